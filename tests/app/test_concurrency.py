@@ -1,0 +1,91 @@
+"""Two officers act on one case at the same moment: exactly one wins, nothing is lost."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from relief.accounts.models import Role
+from relief.accounts.workflow import create_staff, sign_up
+from relief.cases import desk
+from relief.cases.models import Case, CaseEvent
+from relief.cases.states import TRANSITIONS, CaseState
+from relief.cases.workflow import CaseError, Filing, file_case
+from relief.core.db import make_engine
+from tests.conftest import _fresh_pg_database, _pg_url, _seed_registry, _worker, fake_routing
+
+ROUNDS = 100
+
+
+@pytest.mark.slow
+def test_two_officers_at_once_exactly_one_wins_every_time(backend, tmp_path):
+    if backend != "postgresql":
+        pytest.skip("row-level races are measured on PostgreSQL, the production engine")
+    from relief.core.migrate import upgrade
+
+    url = _fresh_pg_database(_pg_url() or "", f"relief_race_{_worker()}")
+    upgrade(url)
+    _seed_registry(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as s:
+        consumer = sign_up(s, email="race@example.com", password="swift-otter-2026",
+                           display_name="경쟁")
+        officers = [create_staff(s, actor=None, email=f"o{i}@example.com", display_name=f"o{i}",
+                                 role=Role.OFFICER, password="swift-otter-2026", agency_id="kca")
+                    for i in range(2)]
+        case_ids = []
+        for n in range(ROUNDS):
+            case, _ = file_case(s, consumer, Filing(text=f"헬스장 환불 거부 사건 {n}번입니다"),
+                                routing=fake_routing("kca"), submission_key=f"race-{n}",
+                                uploads_dir=tmp_path)
+            case_ids.append(case.id)
+        s.commit()
+
+    def act(officer_id: int, case_id: int, action: str, barrier: threading.Barrier,
+            results: list[str]) -> None:
+        with Session(engine) as s:
+            case = s.get(Case, case_id)
+            officer = s.get(type(officers[0]), officer_id)
+            barrier.wait()
+            try:
+                if action == "accept":
+                    desk.accept(s, case, officer)
+                else:
+                    desk.transfer(s, case, officer, "ecmc", "전자상거래 소관")
+                s.commit()
+                results.append("won")
+            except (StaleDataError, CaseError):
+                s.rollback()
+                results.append("lost")
+
+    for n, case_id in enumerate(case_ids):
+        results: list[str] = []
+        barrier = threading.Barrier(2)
+        actions = ("accept", "transfer") if n % 2 else ("accept", "accept")
+        threads = [threading.Thread(target=act, args=(officers[i].id, case_id, actions[i],
+                                                      barrier, results)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results) == ["lost", "won"], (n, results)
+
+    with Session(engine) as s:
+        cases = s.scalars(select(Case).where(Case.id.in_(case_ids))).all()
+        for case in cases:
+            # Each winner left exactly its own events; no state the table forbids.
+            moves = [(e.from_state, e.to_state) for e in case.events if e.kind == "transition"]
+            for frm, to in moves:
+                assert CaseState(to) in TRANSITIONS[CaseState(frm)]
+            assert moves[0] == ("submitted", "routed")
+            assert case.state in ("accepted", "routed")
+            assert len(moves) == (2 if case.state == "accepted" else 3)
+        total = s.scalar(select(func.count()).select_from(CaseEvent).where(
+            CaseEvent.case_id.in_(case_ids), CaseEvent.kind == "transition"))
+        accepted = sum(c.state == "accepted" for c in cases)
+        assert total == accepted * 2 + (ROUNDS - accepted) * 3
+    engine.dispose()
