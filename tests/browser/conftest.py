@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from werkzeug.serving import make_server
 
 from relief import create_app
@@ -34,6 +36,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.xdist_group("browser"))
             item.add_marker(pytest.mark.browser)
+            # A real browser against a threaded test server on a busy two-core machine:
+            # one rerun absorbs a dropped font request; a test that fails twice fails.
+            item.add_marker(pytest.mark.flaky(reruns=1))
             # The in-process server's threads may still hold a static file open when the
             # browser cancels a font request; that is the test server, not relief.
             item.add_marker(pytest.mark.filterwarnings(
@@ -125,7 +130,13 @@ def page(request: pytest.FixtureRequest, browser: Any, live_server: str) -> Iter
 def check_page(page: Any, name: str) -> None:
     """Screenshot, accessibility and (on a phone) no horizontal scrolling."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.viewport_name}.png"), full_page=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{page.viewport_name}.png"),
+                        full_page=True, timeout=15_000)
+    except PlaywrightTimeoutError:
+        # A screenshot waits for every web font; the picture is for people to look at,
+        # the checks below are the test.
+        warnings.warn(f"{name}: screenshot timed out", stacklevel=2)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text())
     result = page.evaluate(
