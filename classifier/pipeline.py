@@ -89,19 +89,19 @@ class Router:
         self, items: Sequence[tuple[str, Mapping[str, Any] | None]], batch_size: int = 64
     ) -> list[RoutingResult]:
         prepared = [self._prepare(text) for text, _ in items]
-        todo = [i for i, (_, verdict, _) in enumerate(prepared) if verdict != "unreadable"]
+        todo = [i for i, (_, verdict, _, _) in enumerate(prepared) if verdict != "unreadable"]
         docs = self.nlp.pipe((prepared[i][0] for i in todo), batch_size=batch_size)
         results: list[RoutingResult | None] = [None] * len(items)
         for i, doc in zip(todo, docs, strict=True):
-            _, verdict, lang = prepared[i]
-            results[i] = self._decide(doc, items[i][1], verdict, lang)
-        for i, (_, verdict, lang) in enumerate(prepared):
+            _, verdict, lang, source = prepared[i]
+            results[i] = self._decide(doc, items[i][1], verdict, lang, source)
+        for i, (_, verdict, lang, _) in enumerate(prepared):
             if results[i] is None:
                 results[i] = self._fallback(verdict or "unreadable", lang or "ko")
         return results  # type: ignore[return-value]
 
     def signals(self, text: str, facts: Mapping[str, Any] | None = None) -> Signals:
-        analysed, _verdict, _lang = self._prepare(text)
+        analysed, _verdict, _lang, _source = self._prepare(text)
         return signals_for(self.nlp, self.lexicon, self.nlp(analysed), facts)
 
     def scores(self, text: str, facts: Mapping[str, Any] | None = None) -> dict[str, float]:
@@ -110,7 +110,9 @@ class Router:
         probs = self._apply_rules(sig, self.combiner.scores(sig.x))
         return dict(zip(sig.bodies, probs.tolist(), strict=True))
 
-    def _prepare(self, text: Any) -> tuple[str, str | None, str | None]:
+    def _prepare(self, text: Any) -> tuple[str, str | None, str | None, str]:
+        """(text as analysed, verdict, language, text as submitted): the analysed text is
+        the submitted one with markup and control characters blanked, offsets kept."""
         if not isinstance(text, str):
             text = ""
         text = text[: MAX_ANALYSED_CHARS * 2]
@@ -120,7 +122,7 @@ class Router:
             text = unicodedata.normalize("NFC", text)
         analysed = clean_text(text[:MAX_ANALYSED_CHARS])
         verdict, lang = verdict_for(analysed)
-        return analysed, verdict, lang
+        return analysed, verdict, lang, text[:MAX_ANALYSED_CHARS]
 
     def _fallback(self, verdict: str, lang: str) -> RoutingResult:
         bodies = [b for b in FALLBACK if b in self.lexicon.bodies]
@@ -140,7 +142,8 @@ class Router:
         )
 
     def _decide(
-        self, doc: Doc, facts: Mapping[str, Any] | None, verdict: str | None, lang: str | None
+        self, doc: Doc, facts: Mapping[str, Any] | None, verdict: str | None, lang: str | None,
+        source: str,
     ) -> RoutingResult:
         sig = signals_for(self.nlp, self.lexicon, doc, facts)
         probs = self._apply_rules(sig, self.combiner.scores(sig.x))
@@ -154,7 +157,7 @@ class Router:
         shown = [b for b, _ in ranking[:EVIDENCE_BODIES]]
         if second and second not in shown:
             shown.append(second)
-        evidence = tuple(self._evidence(sig, doc, shown))
+        evidence = tuple(self._evidence(sig, source, shown))
         if verdict is None:
             verdict = "out_of_scope" if out_of_scope else "ok"
         return RoutingResult(
@@ -219,9 +222,9 @@ class Router:
             return body
         return None
 
-    def _evidence(self, sig: Signals, doc: Doc, bodies: list[str]) -> Iterable[Evidence]:
+    def _evidence(self, sig: Signals, text: str, bodies: list[str]) -> Iterable[Evidence]:
+        """Evidence for these bodies; surfaces are cut from the text as submitted."""
         entries = self.lexicon.entries
-        text = doc_text(doc)
         for body in bodies:
             items: list[Evidence] = []
             for hit, weight in zip(sig.hits, sig.hit_weights, strict=True):
