@@ -53,12 +53,14 @@ def bearer_secret(header: str | None) -> str | None:
     return value
 
 
-def find_token(session: Session, secret: str) -> ApiToken | None:
-    """The live token with this secret; None for unknown or revoked ones."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
-    if token is None or token.revoked_at is not None:
-        return None
-    return token
+def find_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
+    """The live token with this secret and its user, in one query; None for unknown or
+    revoked ones."""
+    row = session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None))
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 def issue_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
@@ -99,8 +101,8 @@ def authenticate_api_request() -> Response | None:
     header = request.headers.get("Authorization")
     if header is not None:
         secret = bearer_secret(header)
-        token = find_token(db.session, secret) if secret else None
-        user = db.session.get(User, token.user_id) if token else None
+        found = find_token(db.session, secret) if secret else None
+        token, user = found if found else (None, None)
         if token is None or user is None or not user.is_active:
             return error_response(
                 401, "invalid_token",
