@@ -112,7 +112,11 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
     if problems:
         raise AccountError(f"password_{problems[0]}", "password")
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
+    user.session_version += 1  # logs out every browser session
+    # ...and every app: whoever knew the old password may have issued a token.
+    from relief.api.auth import revoke_all_tokens
+
+    revoke_all_tokens(session, user, reason="password_reset")
     user.failed_logins = 0
     user.locked_until = None
     # Receiving the mail proves the address, as a confirmation would.

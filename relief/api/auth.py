@@ -29,6 +29,8 @@ LANGUAGES = ("ko", "en")
 # last_used_at is for people reviewing their tokens; minutes are precise enough, and
 # not writing on every read keeps GETs read-only most of the time.
 TOUCH_EVERY = timedelta(minutes=5)
+# A token nobody used for this long is dead: a lost phone should not stay a key forever.
+IDLE_EXPIRY = timedelta(days=90)
 _SECRET_MAX = 200
 
 
@@ -54,13 +56,32 @@ def bearer_secret(header: str | None) -> str | None:
 
 
 def find_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
-    """The live token with this secret and its user, in one query; None for unknown or
-    revoked ones."""
+    """The live token with this secret and its user, in one query; None for unknown,
+    revoked and idle-expired ones."""
     row = session.execute(
         select(ApiToken, User).join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None))
     ).first()
-    return (row[0], row[1]) if row else None
+    if row is None:
+        return None
+    token, user = row
+    if utcnow() - (token.last_used_at or token.created_at) > IDLE_EXPIRY:
+        return None
+    return token, user
+
+
+def revoke_all_tokens(session: Session, user: User, *, reason: str) -> int:
+    """Revoke every live token of a user (a password reset: whoever had the old password
+    may have issued one). Returns how many; does not commit."""
+    now = utcnow()
+    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                    ApiToken.revoked_at.is_(None))).all()
+    for token in tokens:
+        token.revoked_at = now
+    if tokens:
+        record(session, actor_id=user.id, action="api.tokens_revoked", target_type="user",
+               target_id=user.id, count=len(tokens), reason=reason)
+    return len(tokens)
 
 
 def issue_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from relief.accounts.models import User
 from relief.api.models import ApiToken, hash_token
+from relief.core.db import utcnow
 from tests.api.conftest import TEXT, assert_error, bearer, file_case, get_token
 from tests.conftest import login
 
@@ -141,3 +144,17 @@ def test_api_answers_set_no_session_cookie(client, consumer):
     response = client.post("/api/v1/tokens", json={"email": consumer.email,
                                                    "password": consumer.plain_password})
     assert "Set-Cookie" not in response.headers
+
+
+def test_a_token_left_unused_for_ninety_days_expires(client, token, db_session):
+    row = db_session.scalars(select(ApiToken)).one()
+    row.last_used_at = utcnow() - timedelta(days=91)
+    db_session.commit()
+    assert_error(client.get("/api/v1/cases", headers=bearer(token)), 401, "invalid_token")
+
+
+def test_a_token_used_within_ninety_days_keeps_working(client, token, db_session):
+    row = db_session.scalars(select(ApiToken)).one()
+    row.last_used_at = utcnow() - timedelta(days=89)
+    db_session.commit()
+    assert client.get("/api/v1/cases", headers=bearer(token)).status_code == 200

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from relief.accounts.models import User
+from relief.audit.models import AuditEvent
 from relief.core.mail import read_outbox
 from tests.conftest import login, post_form
 
@@ -161,6 +164,22 @@ def test_password_reset_changes_password_once_and_logs_out_other_sessions(client
     assert user.display_name not in other.get("/").get_data(as_text=True)
     user.plain_password = "new-meadow-58"
     login(client, user)
+
+
+def test_password_reset_revokes_the_accounts_app_tokens(client, app, make_user, db_session):
+    user = make_user(role="consumer")
+    api = app.test_client()
+    issued = api.post("/api/v1/tokens", json={"email": user.email, "password": user.plain_password,
+                                              "name": "old phone"})
+    token = issued.get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/v1/cases", headers=headers).status_code == 200
+    post_form(client, "/account/forgot", {"email": user.email})
+    post_form(client, _link(app, "/account/reset/"),
+              {"password": "new-meadow-58", "password_again": "new-meadow-58"})
+    assert api.get("/api/v1/cases", headers=headers).status_code == 401
+    assert db_session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "api.tokens_revoked", AuditEvent.target_id == str(user.id)))
 
 
 def test_forgot_password_answers_the_same_for_unknown_email(client, app):
