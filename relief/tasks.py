@@ -34,6 +34,8 @@ def configure(cfg: Config) -> None:
         beat_schedule={
             "deadline-sweep": {"task": "relief.sweep_deadlines", "schedule": 15 * 60},
             "mass-damage": {"task": "relief.detect_mass_damage", "schedule": 60 * 60},
+            # Letters whose job died with a whole worker (see relief/letters/tasks.py).
+            "recover-letters": {"task": "relief.recover_letters", "schedule": 30},
         },
     )
 

@@ -37,4 +37,7 @@ class Letter(Base):
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # When the consumer was told of the issued letter; NULL while that is still owed, so
+    # a worker killed between the commit and the mail does not lose the notice.
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)

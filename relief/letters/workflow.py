@@ -18,7 +18,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,13 @@ LETTER_STATES = {CaseState.RESOLVED.value, CaseState.NOT_RESOLVED.value,
                  CaseState.REJECTED.value}
 VERIFY_PATH = "/verify/"
 EVENT_KIND = "letter"
+# A letter still pending this long after its request, or issued this long ago with the
+# consumer not yet told, lost its job: a worker killed whole leaves the job's message
+# unacknowledged in Redis until the broker's visibility timeout (an hour), and a Redis
+# restart can drop it. ``recover_letters`` hands such letters on again; the claim in
+# ``render_letter`` makes a second job for one letter harmless.
+RECOVER_AFTER = timedelta(seconds=60)
+RECOVER_BATCH = 100  # bounds the extra (skipped) jobs that a long backlog can cause
 
 
 class LetterError(ValueError):
@@ -326,6 +333,8 @@ def render_letter(session: Session, letter_id: int, cfg: Config) -> RenderOutcom
         letter.issued_at = issued_at
         letter.error = None
         event = _announce(session, case, letter)
+        if event is None:
+            letter.notified_at = issued_at  # nothing to tell the consumer
         record(session, actor_id=None, action="letter.issued", target_type="letter",
                target_id=letter.id, case_id=case.id, sha256=letter.sha256, size=letter.size)
         session.commit()
@@ -385,3 +394,40 @@ def _failure_message(exc: Exception) -> str:
 def pending_letter_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Letter.id).where(Letter.status == "pending")
                                 .order_by(Letter.id)))
+
+
+def stale_pending_letter_ids(session: Session, *, now: datetime | None = None,
+                             after: timedelta = RECOVER_AFTER, limit: int = RECOVER_BATCH
+                             ) -> list[int]:
+    """Pending letters requested longer than ``after`` ago, oldest first: their job is
+    late or lost."""
+    cutoff = (now or utcnow()) - after
+    return list(session.scalars(select(Letter.id).where(
+        Letter.status == "pending", Letter.requested_at < cutoff)
+        .order_by(Letter.id).limit(limit)))
+
+
+def unannounced_letter_ids(session: Session, *, now: datetime | None = None,
+                           after: timedelta = RECOVER_AFTER, limit: int = RECOVER_BATCH
+                           ) -> list[int]:
+    """Letters issued longer than ``after`` ago whose consumer was never told."""
+    cutoff = (now or utcnow()) - after
+    return list(session.scalars(select(Letter.id).where(
+        Letter.status == "issued", Letter.notified_at.is_(None), Letter.issued_at < cutoff)
+        .order_by(Letter.id).limit(limit)))
+
+
+def announcement_of(session: Session, letter: Letter) -> CaseEvent | None:
+    """The case event that issuing ``letter`` wrote for the consumer (see ``_announce``)."""
+    for event in session.scalars(select(CaseEvent).where(
+            CaseEvent.case_id == letter.case_id, CaseEvent.kind.in_(("transition", "message")))
+            .order_by(CaseEvent.id.desc())):
+        if (event.data or {}).get("letter") == letter.seq:
+            return event
+    return None
+
+
+def mark_notified(session: Session, letter_id: int) -> None:
+    """Record that the consumer's notice was queued; does not commit."""
+    session.execute(update(Letter).where(Letter.id == letter_id, Letter.notified_at.is_(None))
+                    .values(notified_at=utcnow()))
