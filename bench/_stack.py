@@ -73,7 +73,8 @@ def consumers_with_tokens(url: str, count: int) -> list[str]:
 class Gunicorn:
     """gunicorn wsgi:app in production mode on a free loopback port."""
 
-    def __init__(self, url: str, workers: int = 2, extra_env: dict[str, str] | None = None):
+    def __init__(self, url: str, workers: int = 2, extra_env: dict[str, str] | None = None,
+                 log: Path | None = None):
         self.instance = Path(tempfile.mkdtemp(prefix="relief-bench-"))
         self.port = _free_port()
         env = {**os.environ, "RELIEF_ENV": "production", "DATABASE_URL": url,
@@ -83,7 +84,9 @@ class Gunicorn:
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b",
              f"127.0.0.1:{self.port}", "--timeout", "60", "--log-level", "warning",
-             "--preload", "wsgi:app"], cwd=ROOT, env=env)
+             "--preload", "wsgi:app"], cwd=ROOT, env=env,
+            # The app logs every inline job at INFO: a bench may keep that out of its figures.
+            stdout=log.open("ab") if log else None, stderr=subprocess.STDOUT if log else None)
         self._wait()
 
     def _wait(self) -> None:
