@@ -22,6 +22,7 @@ import classifier.features
 import classifier.tokenizer  # noqa: F401  (registers relief.kiwi_tokenizer.v1)
 from classifier.combine import FEATURES, Combiner, apply_precedence, softmax
 from classifier.lexicon import Lexicon
+from classifier.linear import LinearTextClassifier
 from classifier.matching import doc_text
 from classifier.result import Evidence, RoutingResult
 from classifier.signals import RegistryMatcher, Signals, signals_for
@@ -58,6 +59,10 @@ class Router:
     """A loaded model that routes complaints. One per process (see `classifier.get_router`)."""
 
     def __init__(self, nlp: Language, combiner: Combiner, meta: dict[str, Any]) -> None:
+        # The trained textcat is evaluated by `LinearTextClassifier` (same scores, a
+        # cache-friendly layout); the spaCy component and its copy of the weights go.
+        self.textcat = LinearTextClassifier(nlp.get_pipe("textcat"))
+        nlp.remove_pipe("textcat")
         self.nlp = nlp
         self.combiner = combiner
         self.meta = meta
@@ -90,11 +95,16 @@ class Router:
     ) -> list[RoutingResult]:
         prepared = [self._prepare(text) for text, _ in items]
         todo = [i for i, (_, verdict, _, _) in enumerate(prepared) if verdict != "unreadable"]
-        docs = self.nlp.pipe((prepared[i][0] for i in todo), batch_size=batch_size)
         results: list[RoutingResult | None] = [None] * len(items)
-        for i, doc in zip(todo, docs, strict=True):
-            _, verdict, lang, source = prepared[i]
-            results[i] = self._decide(doc, items[i][1], verdict, lang, source)
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start:start + batch_size]
+            if len(chunk) == 1:  # one complaint (the web, the API): no batching machinery
+                docs = [self.nlp(prepared[chunk[0]][0])]
+            else:
+                docs = list(self.nlp.pipe(prepared[i][0] for i in chunk))
+            for i, doc in zip(chunk, self.textcat(docs), strict=True):
+                _, verdict, lang, source = prepared[i]
+                results[i] = self._decide(doc, items[i][1], verdict, lang, source)
         for i, (_, verdict, lang, _) in enumerate(prepared):
             if results[i] is None:
                 results[i] = self._fallback(verdict or "unreadable", lang or "ko")
@@ -102,7 +112,8 @@ class Router:
 
     def signals(self, text: str, facts: Mapping[str, Any] | None = None) -> Signals:
         analysed, _verdict, _lang, _source = self._prepare(text)
-        return signals_for(self.nlp, self.lexicon, self.nlp(analysed), facts)
+        doc = self.textcat([self.nlp(analysed)])[0]
+        return signals_for(self.nlp, self.lexicon, doc, facts)
 
     def scores(self, text: str, facts: Mapping[str, Any] | None = None) -> dict[str, float]:
         """The combined score of every body, precedence rules applied."""
