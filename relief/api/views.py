@@ -60,13 +60,12 @@ from relief.api.schemas import (
     WithdrawRequest,
 )
 from relief.audit.models import record
-from relief.cases import workflow
+from relief.cases import desk, workflow
 from relief.cases.evidence import EvidenceError, check_file, remove
 from relief.cases.limits import EVIDENCE_MAX_BYTES
 from relief.cases.messages import case_error_message, evidence_error_message
-from relief.cases.models import Case, CaseEvent, Evidence
+from relief.cases.models import Case, Evidence
 from relief.cases.routing import route_text
-from relief.cases.states import StateType
 from relief.core.access import login_required, public, roles_required
 from relief.core.db import db
 from relief.core.extensions import limiter
@@ -328,19 +327,22 @@ def case_events(case_id: int):  # type: ignore[no-untyped-def]
 @bp.post(CASE + "/messages")
 @operation(summary="Write to the officer", tag="cases", status=201, body=MessageRequest,
            response=EventSchema, errors=(409, 429),
-           description="Personal data in the message is masked before it is stored.")
+           description="Personal data in the message is masked before it is stored. "
+                       "Answering the officer's question puts the complaint back in "
+                       "progress, as on the web.")
 @roles_required(Role.CONSUMER)
 @limiter.limit("60/hour", key_func=_per_user)
 def case_message(case_id: int):  # type: ignore[no-untyped-def]
     case = _case_for(case_id)
     data = _json(MessageRequest())
-    if case.state_type is StateType.CLOSED:
-        raise _case_error(workflow.CaseError("not_allowed"))
     body, _found = mask_personal_data(data["body"].strip())
-    event = CaseEvent(case_id=case.id, actor_id=current_user.id, kind="message", reason=body,
-                      data={"from": "consumer"})
-    db.session.add(event)
-    db.session.commit()
+    try:
+        # The web's workflow: an awaited answer puts the case back in progress.
+        event = desk.consumer_answers(db.session, case, current_user, body)
+        db.session.commit()
+    except workflow.CaseError as err:
+        db.session.rollback()
+        raise _case_error(err) from err
     return jsonify(EventSchema().dump(event_dict(case, event, _names()))), 201
 
 

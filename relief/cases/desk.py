@@ -107,7 +107,14 @@ def _unpause(case: Case, now: datetime) -> None:
 
 
 def consumer_answers(session: Session, case: Case, consumer: User, text: str) -> CaseEvent:
-    """The consumer's message; an awaited answer puts the case back in progress."""
+    """The consumer's message; an awaited answer puts the case back in progress.
+
+    Raises ``CaseError('not_allowed')`` for someone else's case or a closed one.
+    """
+    # The case as it is now, its row held until the commit: a message answers no
+    # particular version, so an officer's change that landed since the page was read
+    # must not make it a conflict (it did, as a 500, under bench/load.py).
+    session.refresh(case, with_for_update={"key_share": True})
     if not case.can_act_as_consumer(consumer) or case.state_type.value == "closed":
         raise CaseError("not_allowed")
     event = CaseEvent(case_id=case.id, actor_id=consumer.id, kind="message", reason=text,

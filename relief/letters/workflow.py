@@ -326,6 +326,9 @@ def render_letter(session: Session, letter_id: int, cfg: Config) -> RenderOutcom
         pdf = render_pdf(content)
         path = cfg.letters_dir / stored_name(letter, cfg.secret_key)
         _write_atomically(path, pdf)
+        # The case as it is now, held until the commit (not during the render): a
+        # message or note that landed meanwhile must not fail the letter.
+        session.refresh(case, with_for_update={"key_share": True})
         letter.status = "issued"
         letter.sha256 = hashlib.sha256(pdf).hexdigest()
         letter.stored_name = path.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from relief.audit.models import AuditEvent
 from relief.cases.models import Case, CaseEvent, Evidence
@@ -276,3 +276,47 @@ def test_events_hidden_from_the_consumer_stay_hidden(client, token, router, db_s
     db_session.commit()
     events = client.get(f"/api/v1/cases/{case_id}/events", headers=bearer(token)).get_json()
     assert "note" not in [e["kind"] for e in events["items"]]
+
+
+def test_an_answer_through_the_api_puts_the_case_back_in_progress(client, make_case, make_user,
+                                                                   db_session):
+    # As on the web: the officer sees the answer, and the paused clock runs again.
+    consumer = make_user()
+    case = make_case("awaiting_consumer", consumer=consumer)
+    case_id = case.id
+    assert case.paused_since is not None
+    sent = client.post(f"/api/v1/cases/{case_id}/messages", json={"body": "영수증 올렸습니다"},
+                       headers=bearer(get_token(client, consumer)))
+    assert sent.status_code == 201
+    case = db_session.get(Case, case_id, populate_existing=True)
+    assert case.state == "in_progress" and case.paused_since is None
+    resumed = db_session.scalars(select(CaseEvent).where(
+        CaseEvent.case_id == case_id, CaseEvent.kind == "transition")
+        .order_by(CaseEvent.id.desc())).first()
+    assert resumed.from_state == "awaiting_consumer" and resumed.data.get("answered")
+
+
+def test_a_message_is_stored_when_an_officer_changed_the_case_meanwhile(
+        client, make_case, make_user, db_session, monkeypatch):
+    # Found by bench/load.py: an officer's change landing between the API reading the
+    # case and storing the consumer's message made the version check answer 500.
+    from relief.api import views
+    from relief.core.db import db
+
+    consumer = make_user()
+    case_id = make_case("in_progress", consumer=consumer).id
+    token = get_token(client, consumer)
+    read_case = views._case_for
+
+    def changed_meanwhile(case_id: int) -> Case:
+        case = read_case(case_id)
+        db.session.execute(text("UPDATE cases SET version = version + 1 WHERE id = :id"),
+                           {"id": case_id})
+        return case
+
+    monkeypatch.setattr(views, "_case_for", changed_meanwhile)
+    sent = client.post(f"/api/v1/cases/{case_id}/messages", json={"body": "언제 끝나나요?"},
+                       headers=bearer(token))
+    assert sent.status_code == 201
+    stored = db_session.get(CaseEvent, sent.get_json()["id"])
+    assert stored.case_id == case_id and stored.reason == "언제 끝나나요?"

@@ -89,3 +89,70 @@ def test_two_officers_at_once_exactly_one_wins_every_time(backend, tmp_path):
         accepted = sum(c.state == "accepted" for c in cases)
         assert total == accepted * 2 + (ROUNDS - accepted) * 3
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_consumer_answer_never_conflicts_with_an_officer_acting_at_the_same_moment(
+        backend, tmp_path):
+    # bench/load.py: a consumer's message answered 500 when an officer's change to the
+    # case committed first. The answer must be stored whoever commits first.
+    if backend != "postgresql":
+        pytest.skip("row-level races are measured on PostgreSQL, the production engine")
+    from relief.core.migrate import upgrade
+
+    url = _fresh_pg_database(_pg_url() or "", f"relief_answer_race_{_worker()}")
+    upgrade(url)
+    _seed_registry(url)
+    engine = make_engine(url)
+    rounds = 30
+    with Session(engine, expire_on_commit=False) as s:
+        consumer = sign_up(s, email="answer@example.com", password="swift-otter-2026",
+                           display_name="답변")
+        officer = create_staff(s, actor=None, email="note@example.com", display_name="o",
+                               role=Role.OFFICER, password="swift-otter-2026", agency_id="kca")
+        case_ids = []
+        for n in range(rounds):
+            case, _ = file_case(s, consumer, Filing(text=f"헬스장 환불 거부 사건 {n}번입니다"),
+                                routing=fake_routing("kca"), submission_key=f"answer-{n}",
+                                uploads_dir=tmp_path)
+            desk.accept(s, case, officer)
+            desk.ask_consumer(s, case, officer, "영수증을 보내 주세요")
+            case_ids.append(case.id)
+        s.commit()
+
+    def answer(case_id: int, barrier: threading.Barrier, errors: list[str]) -> None:
+        with Session(engine) as s:
+            case = s.get(Case, case_id)
+            user = s.get(type(consumer), consumer.id)
+            barrier.wait()
+            try:
+                desk.consumer_answers(s, case, user, "영수증 올렸습니다")
+                s.commit()
+            except (StaleDataError, CaseError) as exc:
+                errors.append(type(exc).__name__)
+
+    def note(case_id: int, barrier: threading.Barrier) -> None:
+        with Session(engine) as s:
+            case = s.get(Case, case_id)
+            staff = s.get(type(officer), officer.id)
+            barrier.wait()
+            desk.extend_deadline(s, case, staff, 7, "자료 검토")
+            try:
+                s.commit()
+            except StaleDataError:  # the officer is shown what changed (desk views)
+                s.rollback()
+
+    for case_id in case_ids:
+        barrier, errors = threading.Barrier(2), []
+        threads = [threading.Thread(target=answer, args=(case_id, barrier, errors)),
+                   threading.Thread(target=note, args=(case_id, barrier))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [], (case_id, errors)
+    with Session(engine) as s:
+        for case in s.scalars(select(Case).where(Case.id.in_(case_ids))):
+            assert case.state == "in_progress" and case.paused_since is None
+            assert [e.reason for e in case.events if e.kind == "message"] == ["영수증 올렸습니다"]
+    engine.dispose()

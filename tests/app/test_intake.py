@@ -6,6 +6,8 @@ import io
 import re
 from typing import Any
 
+from sqlalchemy import text
+
 from relief.cases.models import Case, CaseEvent, Evidence
 from tests.conftest import csrf_token, login
 
@@ -175,6 +177,35 @@ def test_consumer_follows_adds_evidence_writes_and_withdraws(client, make_user, 
     download = client.get(f"/complaints/{case.id}/evidence/{case.evidence[0].id}")
     assert download.data == PDF
     download.close()
+
+
+def test_a_message_is_stored_when_an_officer_changed_the_case_meanwhile(
+        client, make_case, make_user, db_session, monkeypatch):
+    # An officer's change landing between the page reading the case and storing the
+    # consumer's message made the version check answer 500 (as in the API, which
+    # bench/load.py caught).
+    from relief.cases import views
+    from relief.core.db import db
+
+    consumer = make_user()
+    case_id = make_case("awaiting_consumer", consumer=consumer).id
+    login(client, consumer)
+    token = csrf_token(client, f"/complaints/{case_id}")
+    read_case = views._case_for
+
+    def changed_meanwhile(case_id: int) -> Case:
+        case = read_case(case_id)
+        db.session.execute(text("UPDATE cases SET version = version + 1 WHERE id = :id"),
+                           {"id": case_id})
+        return case
+
+    monkeypatch.setattr(views, "_case_for", changed_meanwhile)
+    sent = client.post(f"/complaints/{case_id}/messages",
+                       data={"csrf_token": token, "body": "영수증 올렸습니다."})
+    assert sent.status_code == 302
+    case = db_session.get(Case, case_id, populate_existing=True)
+    assert case.state == "in_progress"
+    assert [e.reason for e in case.events if e.kind == "message"] == ["영수증 올렸습니다."]
 
 
 def test_another_consumer_cannot_see_the_case_or_its_files(client, app, make_user, router,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from relief.audit.models import AuditEvent
 from relief.cases import desk
@@ -157,6 +157,28 @@ def test_a_failed_render_keeps_the_case_and_marks_the_letter(
     db_session.commit()
     assert workflow.render_letter(db_session, letter.id, app.config["RELIEF"]).status == \
         "issued"
+    assert db_session.get(Case, resolved_case.id).state == "letter_issued"
+
+
+def test_a_message_during_the_render_does_not_fail_the_letter(
+        app, db_session, resolved_case, officer, monkeypatch):
+    # The consumer asks about the letter while it is being rendered: their message
+    # commits first and the job's case was stale ("The case changed while the letter
+    # was being issued"). The job writes against the case as it is at its commit.
+    from relief.letters import render
+
+    real = render.render_pdf
+
+    def consumer_writes_meanwhile(content):  # type: ignore[no-untyped-def]
+        db_session.execute(text("UPDATE cases SET version = version + 1 WHERE id = :id"),
+                           {"id": resolved_case.id})
+        return real(content)
+
+    monkeypatch.setattr(render, "render_pdf", consumer_writes_meanwhile)
+    letter = workflow.request_letter(db_session, resolved_case, officer, draft())
+    db_session.commit()
+    outcome = workflow.render_letter(db_session, letter.id, app.config["RELIEF"])
+    assert outcome.status == "issued", outcome.error
     assert db_session.get(Case, resolved_case.id).state == "letter_issued"
 
 
