@@ -17,7 +17,7 @@ from relief.accounts.models import Role, User
 from relief.cases import deadlines
 from relief.cases.models import OUTCOMES, Case, CaseEvent, RoutingFeedback
 from relief.cases.states import CaseState
-from relief.cases.workflow import CaseError, transition
+from relief.cases.workflow import CaseError, hold_current, transition
 from relief.core.db import utcnow
 
 RESOLVED_OUTCOMES = {"refunded", "exchanged", "repaired", "compensated", "settlement_recommended"}
@@ -111,10 +111,7 @@ def consumer_answers(session: Session, case: Case, consumer: User, text: str) ->
 
     Raises ``CaseError('not_allowed')`` for someone else's case or a closed one.
     """
-    # The case as it is now, its row held until the commit: a message answers no
-    # particular version, so an officer's change that landed since the page was read
-    # must not make it a conflict (it did, as a 500, under bench/load.py).
-    session.refresh(case, with_for_update={"key_share": True})
+    hold_current(session, case)  # found as a 500 under bench/load.py
     if not case.can_act_as_consumer(consumer) or case.state_type.value == "closed":
         raise CaseError("not_allowed")
     event = CaseEvent(case_id=case.id, actor_id=consumer.id, kind="message", reason=text,
@@ -265,6 +262,7 @@ def extend_deadline(session: Session, case: Case, actor: User, days: int, reason
 
 def reopen(session: Session, case: Case, consumer: User, reason: str) -> CaseEvent:
     """The consumer reopens a finished case within 60 days; it goes back to its body."""
+    hold_current(session, case)
     if not case.can_reopen(consumer):
         raise CaseError("not_allowed")
     if not reason.strip():

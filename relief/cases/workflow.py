@@ -158,9 +158,24 @@ def file_case(session: Session, consumer: User, filing: Filing, *, routing: dict
     return case, True
 
 
+def hold_current(session: Session, case: Case) -> None:
+    """Re-read the case and hold its row until the commit.
+
+    For a consumer's step that answers no particular version (a message, a file, a
+    withdrawal): an officer's change that landed since the page was read must decide
+    what is allowed now, not make the step fail as a conflict (a 500 under load).
+    """
+    session.refresh(case, with_for_update={"key_share": True})
+
+
 def attach_evidence(session: Session, case: Case, actor: User, checked: CheckedFile,
                     uploads_dir: Path, *, record_event: bool = True) -> Evidence:
-    """Raises ``CaseError('too_many_files' | 'not_allowed')`` or ``EvidenceError``."""
+    """Raises ``CaseError('too_many_files' | 'not_allowed')`` or ``EvidenceError``.
+
+    ``record_event=False`` is for the files of a case being filed in this transaction.
+    """
+    if record_event:
+        hold_current(session, case)
     if not case.can_act_as_consumer(actor) or case.state_type is StateType.CLOSED:
         raise CaseError("not_allowed")
     if len(case.evidence) >= EVIDENCE_MAX_FILES:
@@ -222,6 +237,7 @@ def _check_actor(case: Case, to: CaseState, actor: User | None) -> None:
 def withdraw(session: Session, case: Case, consumer: User, reason: str | None = None
              ) -> CaseEvent:
     """The consumer withdraws; raises ``CaseError('not_allowed')`` or ``InvalidTransition``."""
+    hold_current(session, case)
     if not case.can_withdraw(consumer):
         raise CaseError("not_allowed")
     return transition(session, case, CaseState.WITHDRAWN, actor=consumer, reason=reason)

@@ -208,6 +208,55 @@ def test_a_message_is_stored_when_an_officer_changed_the_case_meanwhile(
     assert [e.reason for e in case.events if e.kind == "message"] == ["영수증 올렸습니다."]
 
 
+def _changed_meanwhile(monkeypatch, change: str) -> None:  # type: ignore[no-untyped-def]
+    """Make an officer's change land between the page reading the case and the step."""
+    from relief.cases import views
+    from relief.core.db import db
+
+    read_case = views._case_for
+
+    def read_then_change(case_id: int) -> Case:
+        case = read_case(case_id)
+        db.session.execute(text(change), {"id": case_id})
+        return case
+
+    monkeypatch.setattr(views, "_case_for", read_then_change)
+
+
+def test_a_file_is_added_when_an_officer_changed_the_case_meanwhile(
+        client, make_case, make_user, db_session, monkeypatch):
+    consumer = make_user()
+    case_id = make_case("in_progress", consumer=consumer).id
+    login(client, consumer)
+    token = csrf_token(client, f"/complaints/{case_id}")
+    _changed_meanwhile(monkeypatch, "UPDATE cases SET version = version + 1 WHERE id = :id")
+    added = client.post(f"/complaints/{case_id}/evidence", data={
+        "csrf_token": token, "files": [(io.BytesIO(PNG), "영수증.png")]},
+        content_type="multipart/form-data")
+    assert added.status_code == 302
+    case = db_session.get(Case, case_id, populate_existing=True)
+    assert [e.original_name for e in case.evidence] == ["영수증.png"]
+
+
+def test_withdrawing_a_case_the_officer_just_closed_is_refused_with_a_message(
+        client, make_case, make_user, db_session, monkeypatch):
+    consumer = make_user()
+    case_id = make_case("in_progress", consumer=consumer).id
+    login(client, consumer)
+    token = csrf_token(client, f"/complaints/{case_id}")
+    _changed_meanwhile(monkeypatch, "UPDATE cases SET version = version + 1, "
+                                    "state = 'letter_issued', closed_at = CURRENT_TIMESTAMP "
+                                    "WHERE id = :id")
+    refused = client.post(f"/complaints/{case_id}/withdraw", data={"csrf_token": token})
+    assert refused.status_code == 302  # was a 500 (a version conflict)
+    # The view rolls back, the simulated officer's change with it; nothing was withdrawn.
+    case = db_session.get(Case, case_id, populate_existing=True)
+    assert case.state != "withdrawn"
+    assert not [e for e in case.events if e.to_state == "withdrawn"]
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "이 민원에서는 그렇게 할 수 없습니다." in page  # case_error_message("not_allowed")
+
+
 def test_another_consumer_cannot_see_the_case_or_its_files(client, app, make_user, router,
                                                             db_session):
     owner = make_user()
