@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agencies import load_registry
@@ -40,6 +40,10 @@ from relief.stats.queries import KST, StatsFilter
 BATCH = 5_000
 CSV_CHUNK_ROWS = 2_000
 XLSX_MAX_ROWS = 1_048_576  # per sheet, header included
+# An .xlsx is built whole before its first byte goes out (about 4 s per 20,000 rows on
+# two cores), so a bigger one would outlast the server's request timeout and reach the
+# supervisor cut off; CSV streams any size.
+XLSX_EXPORT_LIMIT = 100_000
 XLSX_MAX_CELL = 32_767
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _DIGIT = re.compile(r"\d")
@@ -100,6 +104,11 @@ def _time(value: datetime | None) -> str:
     # Korean time to the minute. Korea keeps no summer time, so a fixed offset is exact
     # and three times faster than a zone lookup per cell.
     return (value + _KST_OFFSET).isoformat(sep=" ", timespec="minutes")[:16] if value else ""
+
+
+def count_cases(session: Session, f: StatsFilter) -> int:
+    """How many cases the filter selects (what an export would hold)."""
+    return session.scalar(select(func.count()).select_from(Case).where(*f.conditions())) or 0
 
 
 def case_rows(session: Session, f: StatsFilter, *, secret_key: str, lang: str = "ko"

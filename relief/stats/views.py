@@ -83,7 +83,8 @@ def dashboard():  # type: ignore[no-untyped-def]
         "stats/dashboard.html", d=d, f=f, charts=present.charts(d, g.lang),
         bodies=registry.case_bodies, fields=registry.fields, regions=REGION_LABELS,
         alerts=mass_damage.open_alerts(db.session), args=f.as_args(),
-        pct=present.pct)
+        pct=present.pct, xlsx_fits=d.total <= export.XLSX_EXPORT_LIMIT,
+        xlsx_note=xlsx_too_big_message())
 
 
 @bp.route("/api/dashboard")
@@ -96,10 +97,19 @@ def dashboard_json():  # type: ignore[no-untyped-def]
     return jsonify(present.figures_json(queries.dashboard(db.session, f), g.lang))
 
 
+def xlsx_too_big_message() -> str:
+    return _("Excel files hold at most %(limit)s cases here. Narrow the filters, or "
+             "download CSV, which has no limit.",
+             limit=f"{export.XLSX_EXPORT_LIMIT:,}")
+
+
 def _export(kind: str):  # type: ignore[no-untyped-def]
     f, _errors = _filter_or_none()
     if f is None:
         abort(400)
+    if kind == "xlsx" and export.count_cases(db.session, f) > export.XLSX_EXPORT_LIMIT:
+        flash(xlsx_too_big_message(), "error")
+        return redirect(url_for("stats.dashboard", **f.as_args()))
     now = utcnow()
     record(db.session, actor_id=current_user.id, action="stats.export", target_type="cases",
            target_id=kind, filter=f.as_args())

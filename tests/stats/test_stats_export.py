@@ -85,6 +85,25 @@ def test_xlsx_export_opens_in_openpyxl_with_the_same_rows_as_the_csv(supervisor_
     assert "hong@example.com" not in str(from_xlsx)
 
 
+def test_an_xlsx_bigger_than_the_limit_is_refused_with_a_way_out(supervisor_client, add_case,
+                                                                 monkeypatch):
+    # A workbook is built whole before it is sent; one that would outlast the request
+    # timeout is refused up front, and the dashboard says so instead of offering it.
+    from relief.stats import export
+
+    add_case("routed")
+    add_case("routed", agency_id="kcc-tdmc")
+    monkeypatch.setattr(export, "XLSX_EXPORT_LIMIT", 1)
+    page = supervisor_client.get("/stats/?from=").get_data(as_text=True)
+    assert "/stats/export.xlsx" not in page and 'id="xlsx-limit"' in page
+    assert "/stats/export.csv" in page
+    refused = supervisor_client.get("/stats/export.xlsx?from=")
+    assert refused.status_code == 302 and "/stats/" in refused.headers["Location"]
+    assert "CSV" in supervisor_client.get(refused.headers["Location"]).get_data(as_text=True)
+    one_body = supervisor_client.get("/stats/export.xlsx?from=&body=kcc-tdmc")
+    assert one_body.status_code == 200 and len(_xlsx(one_body)) == 1
+
+
 DANGEROUS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2+3", "@SUM(A1)",
              "\t=1+1", "\r=1+1", "  =cmd|' /C calc'!A0"]
 
