@@ -285,3 +285,20 @@ def router(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(classifier, "route_complaint", fake)
     answers["calls"] = calls
     return answers
+
+
+BUMP_VERSION = "UPDATE cases SET version = version + 1 WHERE id = :id"
+
+
+def change_case_meanwhile(monkeypatch: pytest.MonkeyPatch, views: Any,
+                          change: str = BUMP_VERSION) -> None:
+    """Make an officer's change land between a view reading the case (``views._case_for``)
+    and the consumer's step being stored: the race bench/load.py found."""
+    read_case = views._case_for
+
+    def read_then_change(case_id: int) -> Any:
+        case = read_case(case_id)
+        db.session.execute(sa.text(change), {"id": case_id})
+        return case
+
+    monkeypatch.setattr(views, "_case_for", read_then_change)

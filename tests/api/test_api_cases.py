@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from relief.audit.models import AuditEvent
 from relief.cases.models import Case, CaseEvent, Evidence
@@ -19,6 +19,7 @@ from tests.api.conftest import (
     get_token,
     staff_token,
 )
+from tests.conftest import change_case_meanwhile
 
 
 def _upload(client, token, case_id, data=PDF, name="계약서.pdf", **headers):  # type: ignore[no-untyped-def]
@@ -301,20 +302,11 @@ def test_a_message_is_stored_when_an_officer_changed_the_case_meanwhile(
     # Found by bench/load.py: an officer's change landing between the API reading the
     # case and storing the consumer's message made the version check answer 500.
     from relief.api import views
-    from relief.core.db import db
 
     consumer = make_user()
     case_id = make_case("in_progress", consumer=consumer).id
     token = get_token(client, consumer)
-    read_case = views._case_for
-
-    def changed_meanwhile(case_id: int) -> Case:
-        case = read_case(case_id)
-        db.session.execute(text("UPDATE cases SET version = version + 1 WHERE id = :id"),
-                           {"id": case_id})
-        return case
-
-    monkeypatch.setattr(views, "_case_for", changed_meanwhile)
+    change_case_meanwhile(monkeypatch, views)
     sent = client.post(f"/api/v1/cases/{case_id}/messages", json={"body": "언제 끝나나요?"},
                        headers=bearer(token))
     assert sent.status_code == 201

@@ -6,10 +6,9 @@ import io
 import re
 from typing import Any
 
-from sqlalchemy import text
-
+from relief.cases import views
 from relief.cases.models import Case, CaseEvent, Evidence
-from tests.conftest import csrf_token, login
+from tests.conftest import change_case_meanwhile, csrf_token, login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 PDF = b"%PDF-1.4\n%test\n"
@@ -184,22 +183,11 @@ def test_a_message_is_stored_when_an_officer_changed_the_case_meanwhile(
     # An officer's change landing between the page reading the case and storing the
     # consumer's message made the version check answer 500 (as in the API, which
     # bench/load.py caught).
-    from relief.cases import views
-    from relief.core.db import db
-
     consumer = make_user()
     case_id = make_case("awaiting_consumer", consumer=consumer).id
     login(client, consumer)
     token = csrf_token(client, f"/complaints/{case_id}")
-    read_case = views._case_for
-
-    def changed_meanwhile(case_id: int) -> Case:
-        case = read_case(case_id)
-        db.session.execute(text("UPDATE cases SET version = version + 1 WHERE id = :id"),
-                           {"id": case_id})
-        return case
-
-    monkeypatch.setattr(views, "_case_for", changed_meanwhile)
+    change_case_meanwhile(monkeypatch, views)
     sent = client.post(f"/complaints/{case_id}/messages",
                        data={"csrf_token": token, "body": "영수증 올렸습니다."})
     assert sent.status_code == 302
@@ -208,28 +196,13 @@ def test_a_message_is_stored_when_an_officer_changed_the_case_meanwhile(
     assert [e.reason for e in case.events if e.kind == "message"] == ["영수증 올렸습니다."]
 
 
-def _changed_meanwhile(monkeypatch, change: str) -> None:  # type: ignore[no-untyped-def]
-    """Make an officer's change land between the page reading the case and the step."""
-    from relief.cases import views
-    from relief.core.db import db
-
-    read_case = views._case_for
-
-    def read_then_change(case_id: int) -> Case:
-        case = read_case(case_id)
-        db.session.execute(text(change), {"id": case_id})
-        return case
-
-    monkeypatch.setattr(views, "_case_for", read_then_change)
-
-
 def test_a_file_is_added_when_an_officer_changed_the_case_meanwhile(
         client, make_case, make_user, db_session, monkeypatch):
     consumer = make_user()
     case_id = make_case("in_progress", consumer=consumer).id
     login(client, consumer)
     token = csrf_token(client, f"/complaints/{case_id}")
-    _changed_meanwhile(monkeypatch, "UPDATE cases SET version = version + 1 WHERE id = :id")
+    change_case_meanwhile(monkeypatch, views)
     added = client.post(f"/complaints/{case_id}/evidence", data={
         "csrf_token": token, "files": [(io.BytesIO(PNG), "영수증.png")]},
         content_type="multipart/form-data")
@@ -244,7 +217,7 @@ def test_withdrawing_a_case_the_officer_just_closed_is_refused_with_a_message(
     case_id = make_case("in_progress", consumer=consumer).id
     login(client, consumer)
     token = csrf_token(client, f"/complaints/{case_id}")
-    _changed_meanwhile(monkeypatch, "UPDATE cases SET version = version + 1, "
+    change_case_meanwhile(monkeypatch, views, "UPDATE cases SET version = version + 1, "
                                     "state = 'letter_issued', closed_at = CURRENT_TIMESTAMP "
                                     "WHERE id = :id")
     refused = client.post(f"/complaints/{case_id}/withdraw", data={"csrf_token": token})
