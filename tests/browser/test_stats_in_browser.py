@@ -151,3 +151,17 @@ def test_open_data_is_public_and_readable(page, live_db):
     page.goto("/open-data/?fields=body&fields=channel")
     assert page.locator("table.rf-stats-table tbody tr").count() >= 1
     check_page(page, "open-data")
+
+
+@pytest.mark.parametrize("page", ["phone", "desktop"], indirect=True)
+def test_a_selection_too_big_for_excel_offers_csv_with_the_reason(page, live_db, monkeypatch):
+    from relief.stats import export
+
+    monkeypatch.setattr(export, "XLSX_EXPORT_LIMIT", 10)  # the live server shares this process
+    log_in(page, "supervisor@example.org")
+    page.goto("/stats/?from=")
+    expect(page.locator("#xlsx-limit")).to_be_visible()
+    expect(page.locator("#xlsx-limit")).to_contain_text("CSV")
+    assert page.locator("a[href*='/stats/export.xlsx']").count() == 0
+    expect(page.locator("a[href*='/stats/export.csv']")).to_be_visible()
+    check_page(page, "stats-xlsx-limit")
