@@ -302,3 +302,17 @@ def change_case_meanwhile(monkeypatch: pytest.MonkeyPatch, views: Any,
         return case
 
     monkeypatch.setattr(views, "_case_for", read_then_change)
+
+
+def race_engine(backend: str, name: str, why: str) -> sa.Engine:
+    """A fresh, migrated PostgreSQL database with the registry, for tests of row locks
+    between real connections; skipped on SQLite with ``why``."""
+    if backend != "postgresql":
+        pytest.skip(why)
+    from relief.core.db import make_engine
+    from relief.core.migrate import upgrade
+
+    url = _fresh_pg_database(_pg_url() or "", f"{name}_{_worker()}")
+    upgrade(url)
+    _seed_registry(url)
+    return make_engine(url)

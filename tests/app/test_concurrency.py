@@ -15,22 +15,15 @@ from relief.cases import desk
 from relief.cases.models import Case, CaseEvent
 from relief.cases.states import TRANSITIONS, CaseState
 from relief.cases.workflow import CaseError, Filing, file_case
-from relief.core.db import make_engine
-from tests.conftest import _fresh_pg_database, _pg_url, _seed_registry, _worker, fake_routing
+from tests.conftest import fake_routing, race_engine
 
 ROUNDS = 100
+RACES_ON_PG = "row-level races are measured on PostgreSQL, the production engine"
 
 
 @pytest.mark.slow
 def test_two_officers_at_once_exactly_one_wins_every_time(backend, tmp_path):
-    if backend != "postgresql":
-        pytest.skip("row-level races are measured on PostgreSQL, the production engine")
-    from relief.core.migrate import upgrade
-
-    url = _fresh_pg_database(_pg_url() or "", f"relief_race_{_worker()}")
-    upgrade(url)
-    _seed_registry(url)
-    engine = make_engine(url)
+    engine = race_engine(backend, "relief_race", RACES_ON_PG)
     with Session(engine, expire_on_commit=False) as s:
         consumer = sign_up(s, email="race@example.com", password="swift-otter-2026",
                            display_name="경쟁")
@@ -96,14 +89,7 @@ def test_a_consumer_answer_never_conflicts_with_an_officer_acting_at_the_same_mo
         backend, tmp_path):
     # bench/load.py: a consumer's message answered 500 when an officer's change to the
     # case committed first. The answer must be stored whoever commits first.
-    if backend != "postgresql":
-        pytest.skip("row-level races are measured on PostgreSQL, the production engine")
-    from relief.core.migrate import upgrade
-
-    url = _fresh_pg_database(_pg_url() or "", f"relief_answer_race_{_worker()}")
-    upgrade(url)
-    _seed_registry(url)
-    engine = make_engine(url)
+    engine = race_engine(backend, "relief_answer_race", RACES_ON_PG)
     rounds = 30
     with Session(engine, expire_on_commit=False) as s:
         consumer = sign_up(s, email="answer@example.com", password="swift-otter-2026",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from relief.audit.models import AuditEvent
 from relief.cases.models import CaseEvent
-from relief.core.db import make_engine, utcnow
+from relief.core.db import utcnow
 from relief.core.mail import read_outbox
 from relief.letters import workflow
 from relief.letters.models import Letter
@@ -110,19 +110,14 @@ def test_a_letter_job_that_ran_normally_leaves_the_recovery_nothing_to_send(
 @pytest.mark.slow
 def test_two_jobs_for_one_letter_at_the_same_moment_issue_it_exactly_once(
         app, backend, tmp_path):
-    if backend != "postgresql":
-        pytest.skip("row locks are measured on PostgreSQL, the production engine")
     from relief.accounts.models import Role
     from relief.accounts.workflow import create_staff, sign_up
     from relief.cases import desk
     from relief.cases.workflow import Filing, file_case
-    from relief.core.migrate import upgrade
-    from tests.conftest import _fresh_pg_database, _pg_url, _seed_registry, _worker, fake_routing
+    from tests.conftest import fake_routing, race_engine
 
-    url = _fresh_pg_database(_pg_url() or "", f"relief_letter_race_{_worker()}")
-    upgrade(url)
-    _seed_registry(url)
-    engine = make_engine(url)
+    engine = race_engine(backend, "relief_letter_race",
+                         "row locks are measured on PostgreSQL, the production engine")
     cfg = app.config["RELIEF"].replace(instance_path=tmp_path)
     rounds = 5
     with Session(engine, expire_on_commit=False) as s:
